@@ -1,0 +1,63 @@
+#include "experiments/cli.hpp"
+
+#include "devices/card.hpp"
+#include "experiments/args.hpp"
+#include "experiments/device_command.hpp"
+#include "experiments/plot_command.hpp"
+#include "experiments/run_command.hpp"
+#include "memxbar/build_info.hpp"
+#include "solvers/ode_integrator.hpp"
+
+#include <cstring>
+#include <iostream>
+
+namespace memxbar::experiments {
+
+namespace {
+const char* top_usage =
+    "memxbar: memristive crossbar simulator (devices, circuits, spiking networks)\n\n"
+    "usage: memxbar <command> [options]     (memxbar <command> --help for each command's options)\n\n"
+    "commands:\n"
+    "  run      run the default experiment: I-V loops of the shipped device cards, CSV and figure in "
+    "results/\n"
+    "  device   simulate one device: a trace under a drive, or conductance vs pulse number\n"
+    "  plot     draw figures (PDF and PNG) from a CSV written by memxbar\n\n"
+    "options:\n"
+    "  --help      this help\n"
+    "  --version   print the version\n\n"
+    "Device cards live in devices/cards/ (memxbar device --list); MEMXBAR_CARDS overrides that folder.\n";
+}
+
+int main(int argc, char** argv) {
+    try {
+        if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+            std::strcmp(argv[1], "help") == 0) {
+            std::cout << top_usage;
+            return argc < 2 ? 2 : 0;
+        }
+        const std::string cmd = argv[1];
+        if (cmd == "--version") {
+            std::cout << "memxbar " << memxbar::version << "\n";
+            return 0;
+        }
+        if (cmd == "device") return device_command(argc, argv);
+        if (cmd == "plot") return plot_command(argc, argv);
+        if (cmd == "run") return run_command(argc, argv);
+        std::cerr << "memxbar: unknown command '" << cmd << "'\n\n" << top_usage;
+        return 2;
+    } catch (const usage_error& e) {
+        std::cerr << e.what() << "\n";
+        return 2;
+    } catch (const devices::card_error& e) {
+        std::cerr << "memxbar: bad device card: " << e.what() << "\n";
+        return 1;
+    } catch (const solvers::integration_error& e) {
+        std::cerr << "memxbar: integration failed: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "memxbar: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+} // namespace memxbar::experiments

@@ -1,0 +1,4 @@
+#pragma once
+namespace memxbar::experiments {
+int main(int argc, char** argv);
+}

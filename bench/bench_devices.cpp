@@ -34,22 +34,12 @@ template <class M> struct naive_impl final : naive_device {
     void pulse(double v, double width, int substeps) override {
         if constexpr (ode_model<M>) {
             // the same linearly implicit Euler step as device_array, one object at a time
-            constexpr std::size_t N = M::n_state;
             const double h = width / substeps;
             const auto info = M::states();
             for (int s = 0; s < substeps; ++s) {
-                state_vec<N> f{};
-                state_jac<N> a{};
-                M::dstate_dt(p, x, v, f);
-                M::df_dx(p, x, v, a);
-                for (std::size_t r = 0; r < N; ++r) {
-                    f[r] *= h;
-                    for (std::size_t c = 0; c < N; ++c)
-                        a[r * N + c] = (r == c ? 1.0 : 0.0) - h * a[r * N + c];
-                }
-                linearly_implicit_step<N>(a, f);
-                for (std::size_t r = 0; r < N; ++r)
-                    x[r] = std::clamp(x[r] + f[r], info[r].min, info[r].max);
+                linearly_implicit_euler<M>(p, x, v, h);
+                for (std::size_t r = 0; r < M::n_state; ++r)
+                    x[r] = std::clamp(x[r], info[r].min, info[r].max);
             }
         } else if constexpr (pulse_model<M>) {
             // the same keyed cycle-to-cycle draw as device_array

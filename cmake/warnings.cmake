@@ -25,7 +25,7 @@ function(memxbar_add_library name)
     target_link_libraries(${target} PRIVATE memxbar_warnings)
     set(link ${ARG_LINK})
     if(target MATCHES "_asan$")
-      list(TRANSFORM link REPLACE "^(memxbar_[a-z]+)$" "\\1_asan")
+      list(TRANSFORM link REPLACE "^(memxbar_(devices|solvers|experiments|crossbar|snn))$" "\\1_asan")
       target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-omit-frame-pointer
                                               -fno-sanitize-recover=undefined -O1 -g)
       target_link_options(${target} PUBLIC -fsanitize=address,undefined)

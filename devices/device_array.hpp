@@ -42,6 +42,26 @@ template <std::size_t N> void linearly_implicit_step(state_jac<N>& a, state_vec<
     }
 }
 
+// One linearly implicit (Rosenbrock-)Euler step of length h at fixed voltage v: solve
+// (I - h J) dx = h f(x, v) with the model's analytic J = df/dx, then x += dx. First order, and stable
+// on the stiff models (ns thermal constants, Arrhenius rates) at step sizes explicit methods cannot take.
+template <ode_model M>
+void linearly_implicit_euler(const typename M::params& p, state_vec<M::n_state>& x, double v, double h) {
+    constexpr std::size_t N = M::n_state;
+    state_vec<N> f{};
+    state_jac<N> a{};
+    M::dstate_dt(p, x, v, f);
+    M::df_dx(p, x, v, a);
+    for (std::size_t r = 0; r < N; ++r) {
+        f[r] *= h;
+        for (std::size_t c = 0; c < N; ++c)
+            a[r * N + c] = (r == c ? 1.0 : 0.0) - h * a[r * N + c];
+    }
+    linearly_implicit_step<N>(a, f);
+    for (std::size_t r = 0; r < N; ++r)
+        x[r] += f[r];
+}
+
 template <device_model M> class device_array {
   public:
     using params = typename M::params;
@@ -102,18 +122,9 @@ template <device_model M> class device_array {
             const state_vec<N> x0 = state(k);
             state_vec<N> x = x0;
             for (int s = 0; s < substeps; ++s) {
-                state_vec<N> f{};
-                state_jac<N> a{};
-                M::dstate_dt(p, x, v, f);
-                M::df_dx(p, x, v, a);
-                for (std::size_t r = 0; r < N; ++r) {
-                    f[r] *= h;
-                    for (std::size_t c = 0; c < N; ++c)
-                        a[r * N + c] = (r == c ? 1.0 : 0.0) - h * a[r * N + c];
-                }
-                linearly_implicit_step<N>(a, f);
+                linearly_implicit_euler<M>(p, x, v, h);
                 for (std::size_t r = 0; r < N; ++r)
-                    x[r] = std::clamp(x[r] + f[r], info[r].min, info[r].max);
+                    x[r] = std::clamp(x[r], info[r].min, info[r].max);
             }
             const double g = c2c_factor(var_, seed_, k, cycle_);
             for (std::size_t r = 0; r < N; ++r)

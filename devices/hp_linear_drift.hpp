@@ -2,7 +2,7 @@
 // Joglekar & Wolf (2009), Biolek et al. (2009) and Prodromakis et al. (2011), in their paper forms.
 #pragma once
 
-#include "model.hpp"
+#include "devices/model.hpp"
 
 #include <algorithm>
 #include <array>

@@ -2,7 +2,7 @@
 // defaults, a parameter table, and stateless kernels of (params, state, voltage). Kernels never throw.
 #pragma once
 
-#include "parameter.hpp"
+#include "devices/parameter.hpp"
 
 #include <array>
 #include <concepts>

@@ -4,7 +4,8 @@
 // for depression, B = (G_max - G_min) / (1 - e^(-P_max/A)), with separate A and P_max per direction.
 #pragma once
 
-#include "model.hpp"
+#include "devices/model.hpp"
+#include "devices/ohmic_conductance.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,7 +16,7 @@
 
 namespace memxbar::devices {
 
-struct neurosim_pulse {
+struct neurosim_pulse : ohmic_conductance {
     static constexpr std::string_view name = "neurosim";
     static constexpr std::string_view title =
         "NeuroSim nonlinear bounded pulse update (Chen, Peng & Yu 2018)";
@@ -71,9 +72,6 @@ struct neurosim_pulse {
     static state_vec<1> off_state(const params& p) { return {p.G_min}; }
 
     // A purely resistive read: the pulse models carry no I-V nonlinearity.
-    static double current(const params&, const state_vec<1>& x, double v) { return x[0] * v; }
-    static double di_dv(const params&, const state_vec<1>& x, double) { return x[0]; }
-    static void di_dx(const params&, const state_vec<1>&, double v, state_vec<1>& out) { out[0] = v; }
 
     // Fraction of the range covered after n of P_max pulses on the curve with curvature A:
     // (1 - e^(-n/A)) / (1 - e^(-P_max/A)). Written with expm1 so that a huge |A| (the linear limit,

@@ -7,7 +7,8 @@
 // differential pair G+ - G- with occasional refresh, which the crossbar layer builds from two of these.
 #pragma once
 
-#include "model.hpp"
+#include "devices/model.hpp"
+#include "devices/ohmic_conductance.hpp"
 
 #include <algorithm>
 #include <array>
@@ -17,7 +18,7 @@
 
 namespace memxbar::devices {
 
-struct pcm_cumulative {
+struct pcm_cumulative : ohmic_conductance {
     static constexpr std::string_view name = "pcm_cumulative";
     static constexpr std::string_view title =
         "PCM cumulative SET / abrupt RESET (Boybat 2018; aihwkit PCMPresetDevice)";
@@ -75,10 +76,6 @@ struct pcm_cumulative {
     static state_vec<1> initial_state(const params& p) { return {p.w0 * p.G_scale}; }
     static state_vec<1> on_state(const params& p) { return {p.w_max * p.G_scale}; }
     static state_vec<1> off_state(const params&) { return {0.0}; }
-
-    static double current(const params&, const state_vec<1>& x, double v) { return x[0] * v; }
-    static double di_dv(const params&, const state_vec<1>& x, double) { return x[0]; }
-    static void di_dx(const params&, const state_vec<1>&, double v, state_vec<1>& out) { out[0] = v; }
 
     // Mean SET increment at weight w: dw_up(w) = dw_min (1 + A_up e^(-gamma_up w)) (aihwkit ExpStepDevice
     // with a = -1, b = 0, w_max - w_min = 2, so z = -w). The exponent is limited for w far below 0.

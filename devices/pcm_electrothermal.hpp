@@ -15,7 +15,7 @@
 // amorphous thickness a.
 #pragma once
 
-#include "model.hpp"
+#include "devices/model.hpp"
 
 #include <algorithm>
 #include <array>

@@ -5,7 +5,8 @@
 // Neurosci. 10:333, 2016; Rasch et al., AICAS 2021).
 #pragma once
 
-#include "model.hpp"
+#include "devices/model.hpp"
+#include "devices/ohmic_conductance.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,7 +16,7 @@
 
 namespace memxbar::devices {
 
-struct soft_bounds {
+struct soft_bounds : ohmic_conductance {
     static constexpr std::string_view name = "soft_bounds";
     static constexpr std::string_view title =
         "Soft-bounds pulse synapse (Fusi & Abbott 2007; aihwkit SoftBoundsDevice)";
@@ -67,10 +68,6 @@ struct soft_bounds {
     static state_vec<1> initial_state(const params& p) { return {p.G_min + p.g0 * (p.G_max - p.G_min)}; }
     static state_vec<1> on_state(const params& p) { return {p.G_max}; }
     static state_vec<1> off_state(const params& p) { return {p.G_min}; }
-
-    static double current(const params&, const state_vec<1>& x, double v) { return x[0] * v; }
-    static double di_dv(const params&, const state_vec<1>& x, double) { return x[0]; }
-    static void di_dx(const params&, const state_vec<1>&, double v, state_vec<1>& out) { out[0] = v; }
 
     // One pulse. The noise multiplies the whole step (aihwkit mult_noise = true), so a device at a bound
     // stays there; a rare xi < -1/sigma reverses the step, as in aihwkit. Clamped because a noisy step

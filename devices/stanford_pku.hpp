@@ -13,7 +13,7 @@
 //  - physical constants are CODATA 2018 (the Verilog-A takes q and k_B from constants.vams).
 #pragma once
 
-#include "model.hpp"
+#include "devices/model.hpp"
 
 #include <algorithm>
 #include <array>

@@ -15,7 +15,7 @@
 // carries the parameter struct, the defaults and the names of the thresholds (i_on/i_off, v_on/v_off).
 #pragma once
 
-#include "model.hpp"
+#include "devices/model.hpp"
 
 #include <algorithm>
 #include <array>

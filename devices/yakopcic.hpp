@@ -4,7 +4,7 @@
 // paper forms (see docs/devices/yakopcic.md).
 #pragma once
 
-#include "model.hpp"
+#include "devices/model.hpp"
 
 #include <algorithm>
 #include <array>

@@ -5,7 +5,7 @@
 // the model's clamp. Same seed and device, same trace, whatever else runs.
 #pragma once
 
-#include "devices/device_array.hpp" // linearly_implicit_step
+#include "devices/device_array.hpp" // linearly_implicit_euler
 #include "devices/random_stream.hpp"
 #include "solvers/ode_integrator.hpp"
 
@@ -58,18 +58,7 @@ trace integrate_stochastic(const typename M::params& p, devices::state_vec<M::n_
     for (std::uint64_t s = 0; s < steps; ++s) {
         const double h = std::min(dt, t_end - t);
         const double v = sys.device_voltage(drive(t + h), x); // implicit in time, like the state
-        devices::state_vec<N> f{};
-        devices::state_jac<N> a{};
-        M::dstate_dt(p, x, v, f);
-        M::df_dx(p, x, v, a);
-        for (std::size_t r = 0; r < N; ++r) {
-            f[r] *= h;
-            for (std::size_t c = 0; c < N; ++c)
-                a[r * N + c] = (r == c ? 1.0 : 0.0) - h * a[r * N + c];
-        }
-        devices::linearly_implicit_step<N>(a, f);
-        for (std::size_t r = 0; r < N; ++r)
-            x[r] += f[r];
+        devices::linearly_implicit_euler<M>(p, x, v, h);
         x[0] += M::noise_increment(p, x, v, h, rng.normal(device, s));
         M::clamp(p, x);
         t = (s + 1 == steps) ? t_end : t + h;

@@ -1,7 +1,10 @@
 #include "experiments/cli.hpp"
 
+#include "crossbar/dc_solver.hpp"
 #include "devices/card.hpp"
 #include "experiments/args.hpp"
+#include "experiments/array_command.hpp"
+#include "experiments/csv_matrix.hpp"
 #include "experiments/device_command.hpp"
 #include "experiments/plot_command.hpp"
 #include "experiments/run_command.hpp"
@@ -21,6 +24,9 @@ const char* top_usage =
     "  run      run the default experiment: I-V loops of the shipped device cards, CSV and figure in "
     "results/\n"
     "  device   simulate one device: a trace under a drive, or conductance vs pulse number\n"
+    "  solve    DC solution of a crossbar (IR drop, sneak paths, nonlinear devices), one or a batch of "
+    "inputs\n"
+    "  netlist  the same crossbar as an ngspice netlist, to check memxbar against SPICE\n"
     "  plot     draw figures (PDF and PNG) from a CSV written by memxbar\n\n"
     "options:\n"
     "  --help      this help\n"
@@ -43,6 +49,8 @@ int main(int argc, char** argv) {
         if (cmd == "device") return device_command(argc, argv);
         if (cmd == "plot") return plot_command(argc, argv);
         if (cmd == "run") return run_command(argc, argv);
+        if (cmd == "solve") return solve_command(argc, argv);
+        if (cmd == "netlist") return netlist_command(argc, argv);
         std::cerr << "memxbar: unknown command '" << cmd << "'\n\n" << top_usage;
         return 2;
     } catch (const usage_error& e) {
@@ -50,6 +58,12 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const devices::card_error& e) {
         std::cerr << "memxbar: bad device card: " << e.what() << "\n";
+        return 1;
+    } catch (const experiments::csv_error& e) {
+        std::cerr << "memxbar: bad input file: " << e.what() << "\n";
+        return 1;
+    } catch (const crossbar::convergence_error& e) {
+        std::cerr << "memxbar: no solution: " << e.what() << "\n";
         return 1;
     } catch (const solvers::integration_error& e) {
         std::cerr << "memxbar: integration failed: " << e.what() << "\n";

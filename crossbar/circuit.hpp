@@ -22,6 +22,9 @@ struct crossbar_circuit {
     double r_wire_col = 0.0; // ohm per segment
     double r_source = 0.0;   // ohm, driver output resistance
     double r_sense = 0.0;    // ohm, TIA input resistance
+    // Rows driven from both ends: a second driver of the same V_i through r_source at the right end,
+    // with one more wire segment between cell (i, M-1) and it (halves the worst IR drop).
+    bool drive_both_ends = false;
 
     [[nodiscard]] std::size_t cells() const { return rows * cols; }
     void validate() const; // throws circuit_error naming the parameter, value and allowed range

@@ -145,6 +145,7 @@ template <class Law> struct evaluator {
             double I = 0.0;
             if (t.g_in() > 0.0) {
                 I = t.g_in() * (vi - u(t.drive_node(i)));
+                if (t.both_ends()) I += t.g_in() * (vi - u(t.drive_node_right(i)));
             } else {
                 for (std::size_t j = 0; j < M; ++j)
                     I += law.current(i * M + j, vi - u(t.col_node(i, j)));
@@ -311,11 +312,13 @@ dc_result solve_direct(const nodal_topology& t, const Law& law, const Eigen::Mat
                 e.setZero();
                 e(static_cast<Eigen::Index>(i)) = 1.0;
                 for (std::size_t q = 0; q < N; ++q) {
-                    const double xd = t.g_in() > 0.0 ? X(t.drive_node(q), static_cast<Eigen::Index>(i)) : 0.0;
+                    const auto ii = static_cast<Eigen::Index>(i);
+                    const double eq = e(static_cast<Eigen::Index>(q));
                     double Iq = 0.0;
-                    if (t.g_in() > 0.0)
-                        Iq = t.g_in() * (e(static_cast<Eigen::Index>(q)) - xd);
-                    else
+                    if (t.g_in() > 0.0) {
+                        Iq = t.g_in() * (eq - X(t.drive_node(q), ii));
+                        if (t.both_ends()) Iq += t.g_in() * (eq - X(t.drive_node_right(q), ii));
+                    } else
                         for (std::size_t j = 0; j < M; ++j) {
                             const int b = t.col_node(q, j);
                             Iq += law.conductance(q * M + j, 0.0) *
@@ -383,8 +386,10 @@ dc_result solve_iterative(const crossbar_circuit& c, const nodal_topology& t, co
         const double* vin = Vt.col(static_cast<Eigen::Index>(k)).data();
         pcg.set_conductances(g);
         std::fill(b.begin(), b.end(), 0.0);
-        for (std::size_t i = 0; i < N; ++i)
-            b[t.drive_node(i)] = t.g_in() * vin[i];
+        for (std::size_t i = 0; i < N; ++i) {
+            b[t.drive_node(i)] += t.g_in() * vin[i];
+            if (t.both_ends()) b[t.drive_node_right(i)] += t.g_in() * vin[i];
+        }
         pcg.initial_guess(vin, x);
         r.linear_iterations =
             std::max(r.linear_iterations, pcg.solve(b, x, o.pcg_tolerance, o.pcg_max_iterations));

@@ -9,7 +9,8 @@ namespace memxbar::crossbar {
 
 line_pcg::line_pcg(const crossbar_circuit& c)
     : N_(c.rows), M_(c.cols), g_wr_(1.0 / c.r_wire_row), g_wc_(1.0 / c.r_wire_col),
-      g_in_(1.0 / (c.r_source + c.r_wire_row)), g_out_(1.0 / (c.r_wire_col + c.r_sense)) {
+      g_in_(1.0 / (c.r_source + c.r_wire_row)), g_out_(1.0 / (c.r_wire_col + c.r_sense)),
+      g_in_right_(c.drive_both_ends ? g_in_ : 0.0) {
     const std::size_t n = 2 * N_ * M_;
     row_c_.resize(N_ * M_);
     row_d_.resize(N_ * M_);
@@ -41,7 +42,8 @@ void line_pcg::set_conductances(std::span<const double> g) {
         thomas_factor(
             M, g_wr_,
             [&](std::size_t j) {
-                return g_[i * M + j] + g_wr_ * ((j > 0) + (j + 1 < M)) + (j == 0 ? g_in_ : 0.0);
+                return g_[i * M + j] + g_wr_ * ((j > 0) + (j + 1 < M)) + (j == 0 ? g_in_ : 0.0) +
+                       (j + 1 == M ? g_in_right_ : 0.0);
             },
             &row_c_[i * M], &row_d_[i * M]);
     // column lines, all M at once (Thomas recurrence along i, j innermost)
@@ -82,6 +84,7 @@ void line_pcg::apply(const double* x, double* y) const {
             yr[o + j] += g_wr_ * s;
         }
         yr[o] += g_in_ * xr[o];
+        yr[o + M - 1] += g_in_right_ * xr[o + M - 1];
         for (std::size_t j = 0; j < M; ++j) { // column wires, to the rows above and below
             double s = 0.0;
             if (i > 0) s += xc[o + j] - xc[o + j - M];

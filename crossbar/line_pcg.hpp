@@ -30,7 +30,8 @@ class line_pcg {
     void precondition(const double* r, double* z) const;
     std::size_t N_, M_;
     double g_wr_, g_wc_, g_in_, g_out_;
-    std::vector<double> g_;             // device conductances
+    double g_in_right_;     // second driver at the right end of each row (0 unless drive_both_ends)
+    std::vector<double> g_; // device conductances
     std::vector<double> row_c_, row_d_; // Thomas factors per row line (c' and 1/denominator)
     std::vector<double> col_c_, col_d_;
     std::vector<double> r_, z_, p_, q_; // CG work vectors, allocated once

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <vector>
 
 namespace memxbar::crossbar {
 
@@ -35,18 +36,21 @@ void write_netlist(std::ostream& out, const crossbar_circuit& c, std::span<const
     out << "* memxbar " << N << "x" << M << " passive crossbar, device=" << o.device
         << (o.device == "sinh" ? " b=" + num(o.sinh_b) : "") << " r_wire_row=" << num(c.r_wire_row)
         << " r_wire_col=" << num(c.r_wire_col) << " r_source=" << num(c.r_source)
-        << " r_sense=" << num(c.r_sense) << "\n";
+        << " r_sense=" << num(c.r_sense) << (c.drive_both_ends ? " driven from both ends" : "") << "\n";
     if (!o.spice_options.empty()) out << ".options " << o.spice_options << "\n";
     for (std::size_t i = 0; i < N; ++i)
         out << "V" << i << " in" << i << " 0 DC " << num(v_in[i]) << "\n";
     for (std::size_t j = 0; j < M; ++j)
         out << "Vs" << j << " s" << j << " 0 DC 0\n";
     std::size_t w = 0, sense = 0; // sense edges come in column order (nodal_topology)
+    std::vector<bool> seen_left(N, false);
     for (const auto& e : t.fixed_edges()) {
         const std::string r = num(1.0 / e.g);
         if (is_source(e.a)) {
-            out << "Rin" << source_index(e.a) << " in" << source_index(e.a) << " n" << e.b << " " << r
-                << "\n";
+            // with drive_both_ends each row has two driver resistors: Rin<i> (left) and Rinr<i> (right)
+            const std::size_t i = source_index(e.a);
+            out << (seen_left[i] ? "Rinr" : "Rin") << i << " in" << i << " n" << e.b << " " << r << "\n";
+            seen_left[i] = true;
         } else if (e.b == ground_node) {
             out << "Rout" << sense << " n" << e.a << " s" << sense << " " << r << "\n";
             ++sense;

@@ -54,9 +54,12 @@ nodal_topology::nodal_topology(const crossbar_circuit& c) : rows_(c.rows), cols_
     unknowns_ = static_cast<std::size_t>(next);
     g_in_ = r_in > 0.0 ? 1.0 / r_in : 0.0;
     g_out_ = r_out > 0.0 ? 1.0 / r_out : 0.0;
+    both_ends_ = c.drive_both_ends;
     if (g_in_ > 0.0)
-        for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t i = 0; i < N; ++i) {
             fixed_.push_back({source_node(i), row_node(i, 0), g_in_});
+            if (both_ends_) fixed_.push_back({source_node(i), row_node(i, M - 1), g_in_});
+        }
     if (c.r_wire_row > 0.0)
         for (std::size_t i = 0; i < N; ++i)
             for (std::size_t j = 1; j < M; ++j)

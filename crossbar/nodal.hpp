@@ -39,8 +39,11 @@ class nodal_topology {
     // column is the virtual ground itself (no wire, no sense resistance).
     [[nodiscard]] int sense_node(std::size_t j) const { return col_node(rows_ - 1, j); }
     [[nodiscard]] double g_out() const { return g_out_; }
-    // The driver path of row i (g_in = 0: the row is the source node itself).
+    // The driver path of row i (g_in = 0: the row is the source node itself), and with
+    // drive_both_ends the second driver at the row's right end (same g_in).
     [[nodiscard]] int drive_node(std::size_t i) const { return row_node(i, 0); }
+    [[nodiscard]] bool both_ends() const { return both_ends_; }
+    [[nodiscard]] int drive_node_right(std::size_t i) const { return row_node(i, cols_ - 1); }
     [[nodiscard]] double g_in() const { return g_in_; }
     [[nodiscard]] std::size_t rows() const { return rows_; }
     [[nodiscard]] std::size_t cols() const { return cols_; }
@@ -50,6 +53,7 @@ class nodal_topology {
     std::vector<int> row_, col_;
     std::vector<conductance_edge> fixed_;
     double g_in_ = 0.0, g_out_ = 0.0;
+    bool both_ends_ = false;
 };
 
 } // namespace memxbar::crossbar

@@ -25,6 +25,8 @@ std::vector<option_spec> circuit_options() {
         {"r-wire-col", "OHM", "column wire segments only (default: --r-wire)"},
         {"r-source", "OHM", "driver output resistance (default 0)"},
         {"r-sense", "OHM", "sense amplifier input resistance (default 0)"},
+        {"both-ends", "",
+         "drive every row from both ends (a second driver of V_i through r_source at the right end)"},
         {"device", "linear|sinh", "crosspoint law: I = G V, or I = G sinh(b V) / b (default linear)"},
         {"sinh-b", "PER_VOLT", "b of the sinh law (default 1)"},
     };
@@ -80,6 +82,7 @@ array_inputs load(const args& a) {
     in.circuit.r_wire_col = resistance(a, "r-wire-col", rw);
     in.circuit.r_source = resistance(a, "r-source", 0.0);
     in.circuit.r_sense = resistance(a, "r-sense", 0.0);
+    in.circuit.drive_both_ends = a.has("both-ends");
     in.device = a.get("device", "linear");
     if (in.device != "linear" && in.device != "sinh")
         throw usage_error("--device '" + in.device + "': expected linear or sinh");

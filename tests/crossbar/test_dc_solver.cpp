@@ -141,6 +141,25 @@ TEST_CASE(
         CHECK(r.currents(0, j) < ideal(0, j));
 }
 
+TEST_CASE("rows driven from both ends: Kirchhoff holds, PCG agrees, and the worst IR drop falls") {
+    auto p = random_problem(20, 30, 1, 5.0, 9);
+    dc_options d, it;
+    d.method = dc_method::direct;
+    it.method = dc_method::iterative;
+    const auto one = solve_dc(p.c, linear_law{p.G}, p.V, d);
+    p.c.drive_both_ends = true;
+    const auto a = solve_dc(p.c, linear_law{p.G}, p.V, d);
+    const auto b = solve_dc(p.c, linear_law{p.G}, p.V, it);
+    CHECK(a.currents.sum() == Approx(a.source_current(0)).epsilon(1e-12));
+    CHECK(max_rel(b.currents, a.currents) < 1e-9);
+    // a second driver can only raise the row voltages, so every output rises toward the ideal product
+    const Eigen::MatrixXd ideal = ideal_currents(p.V, as_matrix(p.G, 20, 30));
+    for (Eigen::Index j = 0; j < 30; ++j) {
+        CHECK(a.currents(0, j) > one.currents(0, j));
+        CHECK(a.currents(0, j) < ideal(0, j));
+    }
+}
+
 TEST_CASE("iterative and direct solvers agree to the iterative tolerance, linear and sinh") {
     for (std::size_t n : {8u, 40u}) {
         auto p = random_problem(n, n + 3, 3, 2.5, 5);

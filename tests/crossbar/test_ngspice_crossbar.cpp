@@ -53,7 +53,7 @@ TEST_CASE("memxbar solve agrees with ngspice on the netlists memxbar netlist wri
     std::uint64_t seed = 0;
     for (const shape s : {shape{8, 8}, shape{13, 21}, shape{32, 32}})
         for (const char* device : {"linear", "sinh"})
-            for (const char* r_wire : {"1", "2.5", "10"}) {
+            for (const char* r_wire : {"1", "2.5", "10", "2.5 --both-ends"}) {
                 write_inputs(d, s.N, s.M, ++seed);
                 const std::string circuit = "--conductance " + (d / "G.csv") + " --input " + (d / "V.csv") +
                                             " --r-wire " + r_wire + " --r-source 5 --device " + device +

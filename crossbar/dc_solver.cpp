@@ -2,6 +2,7 @@
 
 #include "crossbar/line_pcg.hpp"
 #include "crossbar/nodal.hpp"
+#include "devices/registry.hpp"
 
 #include <Eigen/SparseCholesky>
 #include <Eigen/SparseCore>
@@ -420,8 +421,8 @@ dc_result solve_dc(const crossbar_circuit& c, const Law& law, const Eigen::Matri
     if (V.cols() != static_cast<Eigen::Index>(c.rows))
         throw circuit_error("input vectors have " + std::to_string(V.cols()) + " voltages, the array has " +
                             std::to_string(c.rows) + " rows");
-    if (law.G.size() != c.cells())
-        throw circuit_error("conductance matrix has " + std::to_string(law.G.size()) +
+    if (law.cells() != c.cells())
+        throw circuit_error("conductance matrix has " + std::to_string(law.cells()) +
                             " entries, the array has " + std::to_string(c.cells()) + " cells");
     const nodal_topology t(c);
     const bool structured = c.r_wire_row > 0.0 && c.r_wire_col > 0.0;
@@ -442,5 +443,20 @@ template dc_result solve_dc<linear_law>(const crossbar_circuit&, const linear_la
                                         const dc_options&);
 template dc_result solve_dc<sinh_law>(const crossbar_circuit&, const sinh_law&, const Eigen::MatrixXd&,
                                       const dc_options&);
+
+template dc_result solve_dc<series_selector_law<linear_law, sinh_selector>>(
+    const crossbar_circuit&, const series_selector_law<linear_law, sinh_selector>&, const Eigen::MatrixXd&,
+    const dc_options&);
+// every switching model at a fixed state (Newton with the model's own dI/dv)
+#define MEMXBAR_MODEL_LAW(M)                                                                                 \
+    template dc_result solve_dc<model_law<devices::M>>(                                                      \
+        const crossbar_circuit&, const model_law<devices::M>&, const Eigen::MatrixXd&, const dc_options&);
+MEMXBAR_MODEL_LAW(hp_linear_drift)
+MEMXBAR_MODEL_LAW(team)
+MEMXBAR_MODEL_LAW(vteam)
+MEMXBAR_MODEL_LAW(yakopcic)
+MEMXBAR_MODEL_LAW(stanford_pku)
+MEMXBAR_MODEL_LAW(pcm_electrothermal)
+#undef MEMXBAR_MODEL_LAW
 
 } // namespace memxbar::crossbar

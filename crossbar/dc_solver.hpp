@@ -19,9 +19,9 @@ enum class dc_method { automatic, direct, iterative };
 
 struct dc_options {
     dc_method method = dc_method::automatic;
-    // automatic: PCG above this many unknowns (2 N M with wire resistance on both line types; it is
-    // ~15x faster than the direct solver at 256 x 256), the direct solver below...
-    std::size_t iterative_min_unknowns = 20'000;
+    // automatic: PCG above this many unknowns (2 N M with wire resistance on both line types): it is
+    // 7-15x faster than the direct solver from 32 x 32 up (bench/bench_crossbar.py)...
+    std::size_t iterative_min_unknowns = 512;
     // ...except for large batches of linear solves, where the direct solver computes the array's
     // transfer matrix (N solves, then one GEMM for the whole batch) up to this many unknowns.
     std::size_t transfer_max_unknowns = 300'000;

@@ -6,7 +6,8 @@ packages=(
   build-essential cmake
   libeigen3-dev libboost-dev libsundials-dev libtomlplusplus-dev librandom123-dev libfccp-dev catch2
   python3-matplotlib   # figures (memxbar plot, memxbar run)
-  ngspice              # test oracle: device transients are compared against it
+  ngspice              # test oracle: device transients and crossbar solves are compared against it
+  python3-scipy        # bench/bench_crossbar.py only (SciPy sparse solve as a peer)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -9,7 +9,6 @@
 
 #include <cmath>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -30,12 +29,16 @@ void write_inputs(const scratch_dir& d, std::size_t N, std::size_t M, std::uint6
     }
 }
 
+// Lines "i(vs<j>) = <value>" of ngspice's print output.
 std::vector<double> ngspice_currents(const std::string& log, std::size_t M) {
     std::vector<double> I(M, std::nan(""));
-    const std::regex re(R"(i\(vs(\d+)\)\s*=\s*(\S+))");
-    for (std::sregex_iterator it(log.begin(), log.end(), re), end; it != end; ++it) {
-        const auto j = std::stoul((*it)[1]);
-        if (j < M) I[j] = std::stod((*it)[2]);
+    std::istringstream in(log);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("i(vs", 0) != 0) continue;
+        const auto close = line.find(')'), eq = line.find('=');
+        if (close == std::string::npos || eq == std::string::npos) continue;
+        const auto j = std::stoul(line.substr(4, close - 4));
+        if (j < M) I[j] = std::stod(line.substr(eq + 1));
     }
     return I;
 }

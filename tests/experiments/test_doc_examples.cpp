@@ -26,16 +26,18 @@ std::vector<example> collect() {
     std::vector<example> out;
     for (const auto& f : files) {
         std::ifstream in(f);
-        bool fenced = false;
+        bool fenced = false, runnable = false;
         int n = 0;
         std::string line;
         while (std::getline(in, line)) {
             ++n;
             if (line.rfind("```", 0) == 0) {
+                // ```text blocks show commands on files the reader has; ```sh and bare blocks must run
+                runnable = !fenced && line != "```text";
                 fenced = !fenced;
                 continue;
             }
-            if (!fenced || line.rfind("memxbar ", 0) != 0) continue;
+            if (!fenced || !runnable || line.rfind("memxbar ", 0) != 0) continue;
             example ex{f.string(), n, line};
             while (!ex.command.empty() && ex.command.back() == '\\' && std::getline(in, line)) {
                 ++n;

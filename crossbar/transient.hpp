@@ -7,7 +7,8 @@
 // solved with SUNDIALS IDA (variable-order BDF) and a sparse direct linear solver (KLU) on the analytic
 // Jacobian, whose pattern is built once. Unlike the DC read (rows driven, columns sensed at 0 V), both
 // ends are driven: row i by its own waveform through r_source + r_wire_row at its left end (the first
-// row segment lies between the driver and cell (i,0)); column j from its bottom end, after the last
+// row segment lies between the driver and cell (i,0); with drive_both_ends the same driver also feeds
+// the right end through one more segment); column j from its bottom end, after the last
 // column segment below cell (N-1,j), through r_sense from its own column driver. Any line may instead
 // float (no driver). Device (i,j) sits between row node (i,j) and column node (i,j); its voltage is
 // v = V_row - V_col. The write schemes (V/2, V/3, grounded, floating) are in crossbar/write_schemes.hpp.

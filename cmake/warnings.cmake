@@ -11,12 +11,13 @@ if(MEMXBAR_SANITIZE)
   target_link_options(memxbar_sanitize INTERFACE -fsanitize=address,undefined)
 endif()
 
-# memxbar_add_library(NAME SOURCES... LINK libs...) builds NAME and, when the sanitizer tests are on,
-# NAME_asan: the same sources with ASan+UBSan, which the sanitized test executables link.
+# memxbar_add_library(NAME [NO_SANITIZED_COPY] SOURCES... LINK libs...) builds NAME and, when the
+# sanitizer tests are on, NAME_asan: the same sources with ASan+UBSan, which the sanitized test
+# executables link (NO_SANITIZED_COPY: no test links this library sanitized).
 function(memxbar_add_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LINK" ${ARGN})
+  cmake_parse_arguments(ARG "NO_SANITIZED_COPY" "" "SOURCES;LINK" ${ARGN})
   set(variants ${name})
-  if(MEMXBAR_TESTS AND MEMXBAR_SANITIZER_TESTS)
+  if(MEMXBAR_TESTS AND MEMXBAR_SANITIZER_TESTS AND NOT ARG_NO_SANITIZED_COPY)
     list(APPEND variants ${name}_asan)
   endif()
   foreach(target IN LISTS variants)

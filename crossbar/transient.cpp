@@ -1,5 +1,7 @@
 #include "crossbar/transient.hpp"
 
+#include "solvers/ode_integrator.hpp"
+
 #include <ida/ida.h>
 #include <ida/ida_ls.h>
 #include <nvector/nvector_serial.h>
@@ -228,15 +230,9 @@ std::vector<double> segment_edges(const line_drives& d, double t_end) {
     return edges;
 }
 
+// the same output grid as the single-device integrator
 std::vector<double> output_times(double t_end, double output_dt) {
-    const double dt = output_dt > 0.0 ? output_dt : t_end / 1000.0;
-    const auto n = static_cast<std::size_t>(std::ceil(t_end / dt - 1e-9));
-    std::vector<double> times;
-    times.reserve(n + 1);
-    for (std::size_t k = 0; k < n; ++k)
-        times.push_back(static_cast<double>(k) * dt);
-    times.push_back(t_end);
-    return times;
+    return solvers::detail::output_times(t_end, output_dt);
 }
 
 namespace {

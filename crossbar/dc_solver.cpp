@@ -34,7 +34,7 @@ struct voltages {
 // rewrites numbers; the pattern and its AMD analysis are done once.
 class nodal_matrix {
   public:
-    explicit nodal_matrix(const nodal_topology& t) : t_(t) {
+    explicit nodal_matrix(const nodal_topology& t) {
         const std::size_t n = t.unknowns();
         std::vector<Eigen::Triplet<double, int>> trip;
         auto add = [&](int a, int b) {
@@ -98,7 +98,6 @@ class nodal_matrix {
         if (s.ab >= 0) v[s.ab] -= g;
         if (s.ba >= 0) v[s.ba] -= g;
     }
-    const nodal_topology& t_;
     sparse A_;
     std::vector<double> base_;
     std::vector<slots> cells_;
@@ -243,7 +242,7 @@ template <class Factor> Eigen::MatrixXd solve_many(const Factor& f, const sparse
     return f.permutationPinv() * Eigen::MatrixXd(Y);
 }
 
-template <class Law> dc_result make_result(std::size_t K, std::size_t N, std::size_t M, const dc_options& o) {
+dc_result make_result(std::size_t K, std::size_t N, std::size_t M, const dc_options& o) {
     dc_result r;
     r.currents.resize(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(M));
     r.power.resize(static_cast<Eigen::Index>(K));
@@ -259,7 +258,7 @@ template <class Law>
 dc_result solve_direct(const nodal_topology& t, const Law& law, const Eigen::MatrixXd& V,
                        const dc_options& o) {
     const std::size_t N = t.rows(), M = t.cols(), K = static_cast<std::size_t>(V.rows()), n = t.unknowns();
-    dc_result r = make_result<Law>(K, N, M, o);
+    dc_result r = make_result(K, N, M, o);
     const evaluator<Law> ev{t, law};
     const Eigen::MatrixXd Vt = V.transpose(); // column k = input vector k, contiguous
     if (n == 0) {                             // the ideal array: every node is a source or the ground
@@ -297,7 +296,7 @@ dc_result solve_direct(const nodal_topology& t, const Law& law, const Eigen::Mat
             r.method = "direct (transfer matrix)";
             const Eigen::MatrixXd X = solve_many(ldlt, B);
             Eigen::MatrixXd T(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(M));
-            dc_result unit = make_result<Law>(1, N, M, o);
+            dc_result unit = make_result(1, N, M, o);
             Eigen::VectorXd e = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(N));
             for (std::size_t i = 0; i < N; ++i) {
                 e.setZero();
@@ -375,7 +374,7 @@ template <class Law>
 dc_result solve_iterative(const crossbar_circuit& c, const nodal_topology& t, const Law& law,
                           const Eigen::MatrixXd& V, const dc_options& o) {
     const std::size_t N = t.rows(), M = t.cols(), K = static_cast<std::size_t>(V.rows()), n = t.unknowns();
-    dc_result r = make_result<Law>(K, N, M, o);
+    dc_result r = make_result(K, N, M, o);
     r.method = "pcg";
     const evaluator<Law> ev{t, law};
     const Eigen::MatrixXd Vt = V.transpose();

@@ -14,3 +14,13 @@ add_library(memxbar_fccp INTERFACE)
 target_include_directories(memxbar_fccp SYSTEM INTERFACE ${FCCP_INCLUDE_DIR})
 find_package(Threads REQUIRED)
 target_link_libraries(memxbar_fccp INTERFACE Threads::Threads)
+# zlib (zlib1g-dev) reads the gzip-compressed Fashion-MNIST IDX files.
+find_package(ZLIB REQUIRED)
+
+if(MEMXBAR_MPI)
+  find_package(MPI COMPONENTS CXX)
+  if(NOT MPI_CXX_FOUND)
+    message(WARNING "MPI not found: memxbar runs sweeps on one machine only (apt-get install libopenmpi-dev)")
+    set(MEMXBAR_MPI OFF)
+  endif()
+endif()

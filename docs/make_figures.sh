@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
-# Regenerates docs/figures from the default experiment (memxbar run): each card's figure is copied as
-# <card>_iv.png (traces), <card>_pulse.png (pulse responses) or <card>_iv.png (drift), plus gallery.png.
+# Regenerates docs/figures from the gallery configs (docs/gallery.md): the default experiment's per-card
+# figures as <card>_iv.png (traces, drift) or <card>_pulse.png (pulse responses) plus gallery.png, and
+# one figure per config in experiments/configs/ listed below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bin=${MEMXBAR:-./build/memxbar}
 out=build/docs_gallery
-./build/memxbar run --out "$out"
 mkdir -p docs/figures
-for csv in "$out"/*.csv; do
-  card=$(basename "$csv" .csv)
-  case "$(head -c 5 "$csv")" in
-    pulse) suffix=pulse ;;
-    *) suffix=iv ;;
-  esac
-  cp "$out/$card.png" "docs/figures/${card}_${suffix}.png"
+"$bin" run --out "$out/default"
+python3 - "$out/default" <<'PY'
+import csv, shutil, sys, os
+folder = sys.argv[1]
+seen = {}
+with open(os.path.join(folder, "default.csv"), newline="") as f:
+    for r in csv.DictReader(f):
+        seen.setdefault(r["card"], r["mode"])
+for card, mode in seen.items():
+    suffix = "pulse" if mode == "pulses" else "iv"
+    shutil.copy(os.path.join(folder, "figures", card + ".png"), f"docs/figures/{card}_{suffix}.png")
+shutil.copy(os.path.join(folder, "default.png"), "docs/figures/gallery.png")
+PY
+for name in ${GALLERY_CONFIGS:-crossbar_ir_drop mvm_error_vs_variability}; do
+  "$bin" run "experiments/configs/$name.toml" --out "$out/$name"
+  cp "$out/$name/$name.png" "docs/figures/$name.png"
 done
-cp "$out/gallery.png" docs/figures/gallery.png
-cp "$out/commands.txt" docs/figures/commands.txt
 echo "docs/figures updated"

@@ -4,8 +4,10 @@
 #include "devices/card.hpp"
 #include "experiments/args.hpp"
 #include "experiments/array_command.hpp"
+#include "experiments/config.hpp"
 #include "experiments/csv_matrix.hpp"
 #include "experiments/device_command.hpp"
+#include "experiments/mpi_world.hpp"
 #include "experiments/plot_command.hpp"
 #include "experiments/run_command.hpp"
 #include "memxbar/build_info.hpp"
@@ -21,8 +23,7 @@ const char* top_usage =
     "memxbar: memristive crossbar simulator (devices, circuits, spiking networks)\n\n"
     "usage: memxbar <command> [options]     (memxbar <command> --help for each command's options)\n\n"
     "commands:\n"
-    "  run      run the default experiment: I-V loops of the shipped device cards, CSV and figure in "
-    "results/\n"
+    "  run      run an experiment config (sweeps, Monte Carlo, resumable, MPI) or the default experiment\n"
     "  device   simulate one device: a trace under a drive, or conductance vs pulse number\n"
     "  solve    DC solution of a crossbar (IR drop, sneak paths, nonlinear devices), one or a batch of "
     "inputs\n"
@@ -34,7 +35,8 @@ const char* top_usage =
     "Device cards live in devices/cards/ (memxbar device --list); MEMXBAR_CARDS overrides that folder.\n";
 }
 
-int main(int argc, char** argv) {
+namespace {
+int dispatch(int argc, char** argv) {
     try {
         if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
             std::strcmp(argv[1], "help") == 0) {
@@ -68,10 +70,30 @@ int main(int argc, char** argv) {
     } catch (const solvers::integration_error& e) {
         std::cerr << "memxbar: integration failed: " << e.what() << "\n";
         return 1;
+    } catch (const config_error& e) {
+        std::cerr << "memxbar: bad config: " << e.what() << "\n";
+        return 1;
+    } catch (const job_error& e) {
+        std::cerr << "memxbar: run failed: " << e.what() << "\n";
+        return 1;
     } catch (const std::exception& e) {
         std::cerr << "memxbar: " << e.what() << "\n";
         return 1;
     }
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        mpi::init(argc, argv); // a no-op unless started by mpirun
+    } catch (const std::exception& e) {
+        std::cerr << "memxbar: " << e.what() << "\n";
+        return 1;
+    }
+    const int rc = dispatch(argc, argv);
+    if (rc != 0 && mpi::current().size > 1) mpi::abort_all(rc); // do not leave other ranks waiting
+    mpi::finalize();
+    return rc;
 }
 
 } // namespace memxbar::experiments

@@ -139,7 +139,8 @@ template <class M> void describe(std::ostream& out) {
 
 struct output {
     std::unique_ptr<atomic_file> file;
-    std::ostream& stream() { return file ? file->stream() : std::cout; }
+    std::ostream* sink = &std::cout;
+    std::ostream& stream() { return file ? file->stream() : *sink; }
     void commit() {
         if (file) file->commit();
     }
@@ -348,9 +349,7 @@ template <class M> int run_pulses(const args& a, const devices::card& c, output&
     return 0;
 }
 
-} // namespace
-
-int device_command(int argc, char** argv) {
+int device_run(int argc, char** argv, std::ostream& sink) {
     args a("device", device_options());
     a.parse(argc, argv, 2);
     if (a.has("help")) {
@@ -378,6 +377,7 @@ int device_command(int argc, char** argv) {
         }
         (void)devices::bind<M>(c); // validate before anything is written
         output out;
+        out.sink = &sink;
         if (a.has("out")) out.file = std::make_unique<atomic_file>(a.get("out"));
         if (a.has("drift")) {
             if constexpr (requires(const typename M::params& q, const devices::state_vec<M::n_state>& x) {
@@ -407,6 +407,23 @@ int device_command(int argc, char** argv) {
                                : "has no switching dynamics (a statistical model of programmed devices): use "
                                  "--drift or --describe"));
     });
+}
+
+} // namespace
+
+int device_command(int argc, char** argv) {
+    return device_run(argc, argv, std::cout);
+}
+
+std::string device_csv(const std::vector<std::string>& words) {
+    std::vector<std::string> storage = {"memxbar", "device"};
+    storage.insert(storage.end(), words.begin(), words.end());
+    std::vector<char*> argv;
+    for (auto& w : storage)
+        argv.push_back(w.data());
+    std::ostringstream out;
+    device_run(static_cast<int>(argv.size()), argv.data(), out);
+    return out.str();
 }
 
 } // namespace memxbar::experiments

@@ -48,7 +48,10 @@ int plot_command(int argc, char** argv) {
     a.parse(argc, argv, 2);
     if (a.has("help") || a.positionals().empty()) {
         std::cout
-            << "usage: memxbar plot FILE.csv [FILE.csv ...] [--out PREFIX] [--labels A,B] [--grid]\n\n"
+            << "usage: memxbar plot RESULTS_DIR\n"
+               "       memxbar plot FILE.csv [FILE.csv ...] [--out PREFIX] [--labels A,B] [--grid]\n\n"
+               "RESULTS_DIR (a folder written by memxbar run): the experiment's figures, "
+               "RESULTS_DIR/<name>.pdf|png.\n"
                "Trace CSVs (t,v,i,...) give the I-V loop and the state vs time; pulse CSVs\n"
                "(pulse,v_pulse,g,...) give conductance vs pulse number. Publication style, PDF and PNG.\n\n"
                "options:\n"
@@ -56,6 +59,15 @@ int plot_command(int argc, char** argv) {
         return a.has("help") ? 0 : 2;
     }
     std::vector<std::string> script_args = a.positionals();
+    // A results folder of `memxbar run`: its job's figure (or the generic sweep figure).
+    if (script_args.size() == 1 && std::filesystem::is_directory(script_args[0])) {
+        if (!std::filesystem::exists(std::filesystem::path(script_args[0]) / "metadata.json"))
+            throw usage_error("memxbar plot: " + script_args[0] +
+                              " has no metadata.json; is it a folder written by memxbar run (and finished)?");
+        run_plot_script("plot_results.py", {script_args[0]});
+        std::cout << (std::filesystem::path(script_args[0]) / "").string() << "\n";
+        return 0;
+    }
     for (const auto& f : script_args)
         if (!std::filesystem::exists(f)) throw usage_error("memxbar plot: no such file '" + f + "'");
     std::string prefix = a.get("out", script_args.front());

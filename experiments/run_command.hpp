@@ -1,5 +1,6 @@
 #pragma once
 namespace memxbar::experiments {
-// memxbar run: the default experiment (a gallery of device I-V loops and pulse responses).
+// memxbar run [CONFIG]: an experiment config's sweep through the runner (the default experiment
+// without a config), then its figures.
 int run_command(int argc, char** argv);
 } // namespace memxbar::experiments

@@ -55,6 +55,8 @@ TEST_CASE("the commands in the documentation run", "[cli][docs]") {
     const auto examples = collect();
     REQUIRE(examples.size() >= 10);
     scratch_dir d("docs");
+    // Commands name configs as users type them in a checkout: experiments/configs/<name>.toml.
+    fs::create_directory_symlink(fs::path(memxbar::source_dir) / "experiments", d.path / "experiments");
     for (const auto& ex : examples) {
         INFO(ex.file << ":" << ex.line << ": " << ex.command);
         const std::string cmd = "cd " + d.path.string() + " && " + std::string(MEMXBAR_BINARY_DIR) +

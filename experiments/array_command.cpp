@@ -109,7 +109,8 @@ int solve_command(int argc, char** argv) {
                     {"voltages-out", "FILE.csv",
                      "every node: vector,i,j,v_row,v_col,v_device (V), for IR-drop and sneak-path maps"},
                     {"method", "auto|direct|iterative",
-                     "direct sparse LDL^T, or line-preconditioned CG (auto: CG with wire resistance above 512 unknowns, direct below and for large linear batches)"},
+                     "direct sparse LDL^T, or line-preconditioned CG (auto: CG with wire resistance above "
+                     "512 unknowns, direct below and for large linear batches)"},
                     {"tolerance", "REL", "relative residual of the iterative solver (default 1e-13)"},
                     {"info", "", "print the method, iterations, KCL residual and power to stderr"},
                     {"help", "", "this help"},

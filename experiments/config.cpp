@@ -19,6 +19,7 @@ struct reader {
     const std::string& path;
 
     std::string at(const toml::node& n) const {
+        if (path.rfind("--set", 0) == 0) return path + ": "; // a command-line override has no line
         return path + ":" + std::to_string(n.source().begin.line) + ": ";
     }
     [[noreturn]] void fail(const toml::node& n, const std::string& what) const {
@@ -102,8 +103,8 @@ struct reader {
         std::string known;
         for (const auto& q : j.params)
             known += (known.empty() ? "" : ", ") + q.name;
-        fail(n, section + "." + key + ": job '" + j.name + "' has no parameter '" + key +
-                    "' (its parameters: " + known + ")");
+        fail(n, (section.empty() ? key : section + "." + key) + ": job '" + j.name + "' has no parameter '" +
+                    key + "' (its parameters: " + known + ")");
     }
 
     // A sweep list: an array of values, or {from, to, points, scale = "linear"|"log"} for numbers.
@@ -337,6 +338,69 @@ experiment_config parse_config(const std::string& text, const std::string& path)
                            std::to_string(c.repetitions) +
                            " repetitions; more than 1e8 runs is surely a mistake");
     return c;
+}
+
+void apply_overrides(experiment_config& c, const std::vector<std::string>& sets) {
+    const job& j = *c.the_job;
+    for (const auto& item : sets) {
+        const auto eq = item.find('=');
+        const std::string where = "--set " + item;
+        if (eq == std::string::npos || eq == 0)
+            throw config_error(where + ": expected KEY=VALUE, e.g. --set rows=64 or --set r_wire=[1,2.5]");
+        const std::string key = item.substr(0, eq), text = item.substr(eq + 1);
+        toml::table t;
+        try {
+            t = toml::parse("v = " + text, where);
+        } catch (const toml::parse_error&) {
+            // A bare word for a text parameter or the name: --set card=neurosim_agsi
+            const auto* p = j.find_param(key);
+            if ((p && p->kind == value_kind::text) || key == "name") {
+                t = toml::table{{"v", text}};
+            } else {
+                throw config_error(where + ": '" + text +
+                                   "' is not a TOML value (numbers, true/false, \"text\", [lists])");
+            }
+        }
+        const toml::node& v = *t.get("v");
+        const reader r{where};
+        if (key == "seed" || key == "repetitions") {
+            auto i = v.as_integer();
+            if (!i || i->get() < (key == "seed" ? 0 : 1) || (key == "repetitions" && i->get() > 1000000))
+                throw config_error(where + ": " + key + " must be an integer" +
+                                   (key == "seed" ? " >= 0" : " in [1, 1000000]"));
+            if (key == "seed")
+                c.seed = static_cast<std::uint64_t>(i->get());
+            else
+                c.repetitions = static_cast<int>(i->get());
+            continue;
+        }
+        if (key == "name") {
+            auto sv = v.as_string();
+            if (!sv || sv->get().empty() || sv->get().find_first_of("/\\ \t") != std::string::npos)
+                throw config_error(where + ": name must be a folder name without spaces or slashes");
+            c.name = sv->get();
+            continue;
+        }
+        const auto& p = r.param(j, v, "", key);
+        const auto idx = j.param_index(key);
+        // The override replaces whatever the config did with this parameter (fixed, swept or zipped).
+        for (auto& a : c.axes)
+            for (std::size_t q = 0; q < a.params.size(); ++q)
+                if (a.params[q] == idx) {
+                    a.params.erase(a.params.begin() + static_cast<std::ptrdiff_t>(q));
+                    a.values.erase(a.values.begin() + static_cast<std::ptrdiff_t>(q));
+                    break;
+                }
+        std::erase_if(c.axes, [](const sweep_axis& a) { return a.params.empty(); });
+        c.base[idx] = p.default_value;
+        if (v.is_array() || v.is_table())
+            c.axes.push_back({{idx}, {r.list(v, p, key)}});
+        else
+            c.base[idx] = r.convert(v, p, key);
+        c.overrides.push_back(item);
+    }
+    std::sort(c.axes.begin(), c.axes.end(),
+              [](const sweep_axis& a, const sweep_axis& b) { return a.params.front() < b.params.front(); });
 }
 
 experiment_config load_config(const std::string& path) {

@@ -41,11 +41,16 @@ struct experiment_config {
     std::vector<value> base;      // every parameter: default, or the [parameters] value
     std::vector<sweep_axis> axes; // in the order of the job's parameters; the last varies fastest
     plot_options plot;
-    std::size_t points() const; // product of the axes' sizes (1 without sweeps)
+    std::vector<std::string> overrides; // --set KEY=VALUE applied after parsing (recorded in the metadata)
+    std::size_t points() const;         // product of the axes' sizes (1 without sweeps)
 };
 
 experiment_config parse_config(const std::string& text, const std::string& path);
 experiment_config load_config(const std::string& path); // throws config_error if unreadable
+
+// Command-line overrides, "KEY=VALUE" with a TOML value: a parameter fixed (rows=64, card=neurosim_agsi)
+// or swept (r_wire=[1,2.5]; replaces the config's own sweep of it), or seed, repetitions, name.
+void apply_overrides(experiment_config& c, const std::vector<std::string>& sets);
 
 // The parameter values of every point, in run order (grid: odometer over the axes, last fastest).
 std::vector<std::vector<value>> expand(const experiment_config& c);

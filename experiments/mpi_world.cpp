@@ -82,6 +82,18 @@ bool poll(message& m) {
     return true;
 }
 
+void send_assign(int rank, std::uint64_t task) {
+    MPI_Send(&task, 1, MPI_UINT64_T, rank, static_cast<int>(tag::assign), MPI_COMM_WORLD);
+}
+
+bool poll_assign(std::uint64_t& task) {
+    int flag = 0;
+    MPI_Iprobe(0, static_cast<int>(tag::assign), MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+    if (!flag) return false;
+    MPI_Recv(&task, 1, MPI_UINT64_T, 0, static_cast<int>(tag::assign), MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    return true;
+}
+
 void broadcast(std::vector<std::uint64_t>& tasks, int& status, std::string& error) {
     if (!initialised) return;
     unsigned long long sizes[3] = {static_cast<unsigned long long>(status), tasks.size(), error.size()};

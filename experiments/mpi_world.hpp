@@ -19,7 +19,10 @@ const world& current();
 void finalize();
 [[noreturn]] void abort_all(int code);
 
-enum class tag : int { result = 1, error = 2, done = 3 };
+enum class tag : int { result = 1, error = 2, done = 3, request = 4, assign = 5 };
+
+// Rank 0 answers a request for work with a run index, or no_task when none is left.
+inline constexpr std::uint64_t no_task = ~std::uint64_t{0};
 
 struct message {
     int source = 0;
@@ -30,7 +33,9 @@ struct message {
 };
 
 void send_to_root(const message& m);
-bool poll(message& m); // rank 0: receives one waiting message, false if none
+void send_assign(int rank, std::uint64_t task); // rank 0 -> rank
+bool poll_assign(std::uint64_t& task);          // ranks > 0: an answer from rank 0, false if none yet
+bool poll(message& m);                          // rank 0: receives one waiting message, false if none
 // Rank 0's task list (or error text) to every rank; status != 0 means rank 0 failed with `error`.
 void broadcast(std::vector<std::uint64_t>& tasks, int& status, std::string& error);
 void barrier();

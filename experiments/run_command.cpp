@@ -76,6 +76,10 @@ int run_command(int argc, char** argv) {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     args a("run", {{"out", "DIR", "results folder (default results/<name>, the config's name or file name)"},
                    {"jobs", "N", "threads per process (default: all " + std::to_string(cores) + " cores)"},
+                   {"set", "KEY=VALUE",
+                    "override the config: fix a parameter (rows=64), sweep it (r_wire=[1,2.5]), or seed, "
+                    "repetitions, name",
+                    true},
                    {"fresh", "", "discard finished runs of a different config in DIR instead of refusing"},
                    {"no-plot", "", "write the CSV and metadata only"},
                    {"quiet", "", "no progress bar"},
@@ -108,7 +112,8 @@ int run_command(int argc, char** argv) {
     const std::string path = a.positionals().empty()
                                  ? std::string(memxbar::source_dir) + "/experiments/configs/default.toml"
                                  : a.positionals()[0];
-    const auto config = load_config(path);
+    auto config = load_config(path);
+    apply_overrides(config, a.all("set"));
     run_options o;
     if (a.has("out")) o.out_dir = a.get("out");
     const long long jobs = a.integer("jobs", cores);

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <deque>
@@ -238,14 +239,16 @@ run_summary run_experiment(const experiment_config& c, const run_options& o) {
     if (status != 0) throw std::runtime_error(error);
     s.skipped = s.runs - pending.size();
 
-    std::vector<std::uint64_t> mine;
-    for (std::size_t k = 0; k < pending.size(); ++k)
-        if (static_cast<int>(k % static_cast<std::size_t>(w.size)) == w.rank) mine.push_back(pending[k]);
-
+    // Work is handed out run by run (points may differ a lot in cost): rank 0's threads take the next
+    // pending run directly, the other ranks ask rank 0 for one whenever a thread of theirs is idle.
     const int n_threads = static_cast<int>(std::max<std::size_t>(
-        1, std::min<std::size_t>(static_cast<std::size_t>(std::max(1, o.jobs)), mine.size())));
+        1, std::min<std::size_t>(static_cast<std::size_t>(std::max(1, o.jobs)), pending.size())));
     std::atomic<std::size_t> next{0}, local_done{0};
-    std::atomic<int> active{n_threads};
+    std::atomic<int> active{n_threads}, running{0};
+    std::deque<std::uint64_t> assigned; // ranks > 0: runs received from rank 0, not yet started
+    bool exhausted = false;             // ranks > 0: rank 0 has no more runs
+    bool asking = false;                // ranks > 0: a request is on its way
+    std::condition_variable work_cv;
     std::vector<std::unique_ptr<std::atomic<double>>> fraction;
     for (int t = 0; t < n_threads; ++t)
         fraction.push_back(std::make_unique<std::atomic<double>>(0.0));
@@ -262,9 +265,20 @@ run_summary run_experiment(const experiment_config& c, const run_options& o) {
         };
         for (;;) {
             if (stop_flag.load()) break;
-            const std::size_t k = next.fetch_add(1);
-            if (k >= mine.size()) break;
-            const std::uint64_t task = mine[k];
+            std::uint64_t task = 0;
+            if (root) {
+                const std::size_t k = next.fetch_add(1);
+                if (k >= pending.size()) break;
+                task = pending[k];
+            } else {
+                std::unique_lock lock(mx);
+                while (assigned.empty() && !exhausted && !stop_flag.load())
+                    work_cv.wait_for(lock, std::chrono::milliseconds(50));
+                if (assigned.empty()) break;
+                task = assigned.front();
+                assigned.pop_front();
+            }
+            running.fetch_add(1);
             const std::size_t pi = static_cast<std::size_t>(task / reps);
             const int rep = static_cast<int>(task % reps);
             const point p(j, points[pi], pi, rep, c.seed + static_cast<std::uint64_t>(rep));
@@ -305,6 +319,7 @@ run_summary run_experiment(const experiment_config& c, const run_options& o) {
                 stop_flag.store(true); // the others finish the runs in flight
             }
             fraction[static_cast<std::size_t>(slot)]->store(0.0);
+            running.fetch_sub(1);
         }
         active.fetch_sub(1);
     };
@@ -325,6 +340,9 @@ run_summary run_experiment(const experiment_config& c, const run_options& o) {
                 if (m.kind == mpi::tag::result) {
                     save_run(state, m.task, m.wall, m.text);
                     ++remote_done;
+                } else if (m.kind == mpi::tag::request) {
+                    const std::size_t k = stop_flag.load() ? pending.size() : next.fetch_add(1);
+                    mpi::send_assign(m.source, k < pending.size() ? pending[k] : mpi::no_task);
                 } else if (m.kind == mpi::tag::error) {
                     std::lock_guard lock(mx);
                     failures.push_back({m.task, "rank " + std::to_string(m.source) + ": " + m.text});
@@ -333,22 +351,42 @@ run_summary run_experiment(const experiment_config& c, const run_options& o) {
                     --remote_running;
                 }
             }
-            double running = 0.0;
+            double in_flight = 0.0;
             for (const auto& f : fraction)
-                running += f->load();
-            bar.update(s.skipped + local_done.load() + remote_done, running);
+                in_flight += f->load();
+            bar.update(s.skipped + local_done.load() + remote_done, in_flight);
         } else {
             std::deque<mpi::message> batch;
+            bool ask = false;
             {
                 std::lock_guard lock(mx);
                 batch.swap(outbox);
+                if (stop_flag.load() && !exhausted) {
+                    exhausted = true; // ask for nothing more; the threads finish what they hold
+                    work_cv.notify_all();
+                }
+                // One request at a time, whenever a thread would otherwise be idle.
+                ask = !exhausted && !asking &&
+                      static_cast<int>(assigned.size()) + running.load() < active.load();
+                if (ask) asking = true;
+            }
+            if (ask) mpi::send_to_root({w.rank, mpi::tag::request, 0, 0.0, ""});
+            if (std::uint64_t task = 0; mpi::poll_assign(task)) {
+                std::lock_guard lock(mx);
+                asking = false;
+                if (task == mpi::no_task)
+                    exhausted = true;
+                else
+                    assigned.push_back(task);
+                work_cv.notify_all();
+                busy = true;
             }
             for (const auto& m : batch)
                 mpi::send_to_root(m);
             busy = !batch.empty();
             if (active.load() == 0) {
                 std::lock_guard lock(mx);
-                if (outbox.empty()) break;
+                if (outbox.empty() && !asking) break; // an answer on its way is received first
             }
         }
         if (!busy) std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -410,7 +448,10 @@ run_summary run_experiment(const experiment_config& c, const run_options& o) {
           << ",\n  \"name\": " << json_string(c.name)
           << ",\n  \"description\": " << json_string(c.description)
           << ",\n  \"config_path\": " << json_string(c.path) << ",\n  \"config\": " << json_string(c.text)
-          << ",\n  \"command\": " << json_string(o.command_line)
+          << ",\n  \"overrides\": [";
+        for (std::size_t q = 0; q < c.overrides.size(); ++q)
+            m << (q ? ", " : "") << json_string(c.overrides[q]);
+        m << "],\n  \"command\": " << json_string(o.command_line)
           << ",\n  \"csv\": " << json_string(s.csv.filename().string()) << ",\n  \"base_seed\": " << c.seed
           << ",\n  \"repetitions\": " << c.repetitions << ",\n  \"seeds\": [";
         for (int r = 0; r < c.repetitions; ++r)

@@ -181,14 +181,19 @@ r_sense = [0.0, 10.0]
     if (std::system("command -v mpirun >/dev/null 2>&1") != 0) {
         FAIL("mpirun not found: tools/install_deps.sh installs openmpi-bin");
     }
-    const std::string mpirun = "mpirun -np 2 --allow-run-as-root --oversubscribe " +
-                               std::string(MEMXBAR_BINARY_DIR) + "/memxbar run " + (d / "sweep.toml") +
-                               " --no-plot --jobs 1 --out " + (d / "mpi") + " >" + (d / "mpi.log") + " 2>&1";
-    const int rc = std::system(mpirun.c_str());
-    INFO(slurp(d / "mpi.log"));
-    REQUIRE(rc == 0);
-    CHECK(slurp(d / "mpi/same.csv") == one);
-    CHECK_THAT(slurp(d / "mpi/metadata.json"), Contains("\"mpi_ranks\": 2"));
+    // Rank 0 hands runs out one by one to idle threads of any rank: 2 ranks x 1 thread, 3 ranks x 2.
+    for (const auto& [ranks, threads] : std::vector<std::pair<int, int>>{{2, 1}, {3, 2}}) {
+        const std::string out = d / ("mpi" + std::to_string(ranks));
+        const std::string mpirun =
+            "mpirun -np " + std::to_string(ranks) + " --allow-run-as-root --oversubscribe " +
+            std::string(MEMXBAR_BINARY_DIR) + "/memxbar run " + (d / "sweep.toml") + " --no-plot --jobs " +
+            std::to_string(threads) + " --out " + out + " >" + (d / "mpi.log") + " 2>&1";
+        const int rc = std::system(mpirun.c_str());
+        INFO(slurp(d / "mpi.log"));
+        REQUIRE(rc == 0);
+        CHECK(slurp(out + "/same.csv") == one);
+        CHECK_THAT(slurp(out + "/metadata.json"), Contains("\"mpi_ranks\": " + std::to_string(ranks)));
+    }
 }
 
 TEST_CASE("a run killed midway (SIGINT, SIGKILL) resumes to the uninterrupted CSV", "[runner][slow]") {
@@ -297,4 +302,42 @@ logy = true
     r = run_memxbar("plot " + d.path.string(), d);
     CHECK(r.status == 2);
     CHECK_THAT(r.err, Contains("no metadata.json"));
+}
+
+TEST_CASE("--set overrides fix or sweep parameters from the command line", "[runner]") {
+    scratch_dir d("overrides");
+    d.write("base.toml", R"(job = "crossbar_ir_drop"
+name = "base"
+repetitions = 3
+[sweep]
+rows = [4, 8, 12]
+[zip]
+r_wire = [1.0, 2.0]
+r_source = [0.0, 5.0]
+)");
+    // rows fixed (its sweep dropped), r_wire swept over 3 values (leaving r_source's zip of 2),
+    // one repetition: 3 x 2 = 6 rows.
+    auto r = run_memxbar(
+        "run " + (d / "base.toml") +
+            " --no-plot --set rows=6 --set \"r_wire=[0.5, 1, 4]\" --set repetitions=1 --set name=over"
+            " --out " +
+            (d / "o"),
+        d);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const auto csv = slurp(d / "o/over.csv");
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 6);
+    CHECK_THAT(csv, Contains("\n6,0,0.5,0,") && Contains("\n6,0,4,5,"));
+    CHECK_THAT(slurp(d / "o/metadata.json"), Contains("\"overrides\": [\"rows=6\""));
+    for (const auto& [set, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"rows=abc", "--set rows=abc: 'abc' is not a TOML value"},
+             {"rows=0", "--set rows=0: rows = 0: out of range [1, 4096]"},
+             {"r_wyre=1", "--set r_wyre=1: r_wyre: job 'crossbar_ir_drop' has no parameter 'r_wyre'"},
+             {"repetitions=0", "--set repetitions=0: repetitions must be an integer in [1, 1000000]"},
+             {"rows", "expected KEY=VALUE"}}) {
+        r = run_memxbar("run " + (d / "base.toml") + " --no-plot --set " + set + " --out " + (d / "bad"), d);
+        CHECK(r.status == 1);
+        CHECK_THAT(r.err, Contains(expected));
+        CHECK_FALSE(fs::exists(d.path / "bad"));
+    }
 }

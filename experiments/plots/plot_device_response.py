@@ -39,7 +39,16 @@ def plot(folder, meta, header, rows):
     os.makedirs(os.path.join(folder, "figures"), exist_ok=True)
     for key, prow in points.items():
         card, mode = prow[0]["card"], prow[0]["mode"]
-        fig, ax = plt.subplots(figsize=(3.4, 2.6))
+        if mode == "trace" and any(r["x"] is not None for r in prow):
+            # The loop and the internal state that makes it: I-V left, state vs time right.
+            fig, (ax, ax2) = plt.subplots(1, 2, figsize=(6.4, 2.6))
+            ft, pt = memxbar_style.si_scale([r["t"] for r in prow])
+            ax2.plot([r["t"] * ft for r in prow], [r["x"] for r in prow])
+            ax2.set_xlabel(f"time $t$ ({pt}s)")
+            ax2.set_ylabel("state $x$")
+            fig.tight_layout()
+        else:
+            fig, ax = plt.subplots(figsize=(3.4, 2.6))
         draw(ax, mode, prow)
         ax.set_title(card)
         memxbar_style.save(fig, os.path.join(folder, "figures", os.path.basename(str(card)).replace(".toml", "")))

@@ -52,6 +52,9 @@ const param_spec* job::find_param(std::string_view n) const {
 const value& point::get(std::string_view name) const {
     return values_.at(job_->param_index(name));
 }
+bool point::has(std::string_view name) const {
+    return job_->find_param(name) != nullptr;
+}
 
 double point::real(std::string_view name) const {
     const auto& v = get(name);

@@ -46,6 +46,7 @@ class point {
     const std::string& text(std::string_view name) const;
     bool boolean(std::string_view name) const;
     const value& get(std::string_view name) const;
+    bool has(std::string_view name) const; // the job has this parameter
     const std::vector<value>& values() const { return values_; }
     std::size_t index() const { return index_; }   // position in the expanded sweep (0-based)
     int repetition() const { return repetition_; } // Monte Carlo repetition (0-based)

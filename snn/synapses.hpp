@@ -144,6 +144,15 @@ class synapse_layer {
 
   protected:
     synapse_layer(std::size_t n_in, std::size_t n_out) : n_in_(n_in), n_out_(n_out) {}
+    // The event-driven ideal product: out[j] += w[i][j] over the spiking rows i (w row-major).
+    void add_rows(std::span<const double> w, std::span<const std::uint32_t> rows,
+                  std::span<double> out) const {
+        for (const auto i : rows) {
+            const double* row = w.data() + static_cast<std::size_t>(i) * n_out_;
+            for (std::size_t j = 0; j < n_out_; ++j)
+                out[j] += row[j];
+        }
+    }
     std::size_t n_in_, n_out_;
 };
 

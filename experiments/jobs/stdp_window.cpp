@@ -3,8 +3,8 @@
 // is the device's own response to the overlapping spike waveforms (nothing about it is coded); the
 // ideal trace rule is the reference. One row per delta_t.
 #include "snn/stdp_window.hpp"
-#include "devices/card.hpp"
 #include "experiments/jobs/jobs.hpp"
+#include "experiments/jobs/synapse_params.hpp"
 #include "snn/synapses.hpp"
 
 #include <cmath>
@@ -13,20 +13,8 @@ namespace memxbar::experiments {
 
 namespace {
 
-bool uses_device(snn::rule_kind r) {
-    return r == snn::rule_kind::device_stdp || r == snn::rule_kind::querlioz;
-}
-
-snn::synapse_config synapse_config_of(const point& p) {
-    snn::synapse_config c;
-    try {
-        c.rule = snn::parse_rule(p.text("rule"));
-    } catch (const std::exception& e) {
-        throw job_error(std::string("rule: ") + e.what());
-    }
-    c.device_card = p.text("device_card");
-    c.bits = static_cast<int>(p.integer("bits"));
-    c.d2d_sigma = p.real("d2d_sigma");
+snn::synapse_config window_synapse_config(const point& p) {
+    auto c = synapse_config_of(p);
     // A single pair never potentiates under the triplet rule (its x_post2 is still 0 at the first post
     // spike), so the window of the trace rule is drawn with the pair rule unless tau_post2 is set.
     c.stdp.tau_post2 = p.real("tau_post2");
@@ -43,31 +31,13 @@ std::vector<double> delta_ts(const point& p) {
 }
 
 void validate(const point& p) {
-    const auto c = synapse_config_of(p);
-    if (uses_device(c.rule)) {
-        if (c.device_card.empty())
-            throw job_error("device_card = \"\": rule " + p.text("rule") +
-                            " needs a device card (memxbar device --list)");
-        try {
-            (void)devices::load_card(c.device_card);
-        } catch (const std::exception& e) {
-            throw job_error("device_card = \"" + c.device_card + "\": " + e.what());
-        }
-    }
-    if (c.rule == snn::rule_kind::kbit_stdp && c.bits < 1)
-        throw job_error("bits = " + std::to_string(c.bits) + ": kbit_stdp needs at least 1 bit");
     if (p.real("delta_t_min") > p.real("delta_t_max"))
         throw job_error("delta_t_min > delta_t_max: the range must be increasing");
-    try { // builds one synapse: refuses waveforms that would program a device on their own
-        (void)snn::make_synapses(c, 1, 1, p.real("dt"), 1);
-    } catch (const std::exception& e) {
-        throw job_error(std::string(uses_device(c.rule) ? "device_card = \"" + c.device_card + "\": " : "") +
-                        e.what());
-    }
+    validate_synapses(window_synapse_config(p), p.text("rule"), p.real("dt"));
 }
 
 std::vector<row> run(const point& p, const job_context& ctx) {
-    const auto c = synapse_config_of(p);
+    const auto c = window_synapse_config(p);
     const auto dts = delta_ts(p);
     std::vector<snn::window_point> win;
     try {
